@@ -1,0 +1,126 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+
+import { createTokenVerifier, type TokenVerifier } from './auth/tokens';
+import type { Config } from './config';
+import type { Context } from './context';
+import { openDatabase, type Database } from './db/database';
+import { createContext, type ContextDeps } from './http/context';
+import { createErrorMasker } from './http/mask-error';
+import { useOperationLog } from './http/use-operation-log';
+import { useRequireViewer } from './http/use-require-viewer';
+import { attachWebSocket } from './http/websocket';
+import type { Logger } from './logger';
+import { schema } from './schema';
+import { seedDemoData } from './seed/demo';
+
+export interface ServerOptions {
+  config: Config;
+  log: Logger;
+  /** Run PGlite in memory instead of under DATA_DIR (tests). */
+  inMemoryDatabase?: boolean;
+}
+
+export interface SelfServiceServer {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Yoga's server context is empty here
+  yoga: YogaServerInstance<{}, Context>;
+  db: Database;
+  verifier: TokenVerifier;
+  /** Listens on config.host and config.port (0 picks a free port); returns the GraphQL URL. */
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the whole server (database with migrations applied, schema, HTTP,
+ * WebSocket) without listening. Only the entry point and tests call start().
+ */
+export async function createServer(options: ServerOptions): Promise<SelfServiceServer> {
+  const { config, log } = options;
+  const verifier = createTokenVerifier(config);
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    inMemory: options.inMemoryDatabase,
+    log,
+  });
+
+  if (config.seedDemo) {
+    await seedDemoData(db.prisma, log);
+  }
+
+  const deps: ContextDeps = { config, db, log, verifier };
+
+  const yoga = createYoga<{}, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: config.production
+      ? false
+      : { title: 'Self Service', headers: JSON.stringify({ Authorization: 'Bearer <token>' }) },
+    // Yoga reports every error it handles; the error masker already logs
+    // the unexpected ones once, with the request id, so Yoga's go to debug.
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.debug(args.map(String).join(' ')),
+    },
+    maskedErrors: { maskError: createErrorMasker(log, config.production) },
+    context: ({ request }) =>
+      createContext(
+        deps,
+        request.headers.get('authorization'),
+        request.headers.get('x-request-id') ?? undefined,
+      ),
+    plugins: [
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 30 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 4_000 },
+        costLimit: { maxCost: 20_000 },
+        blockFieldSuggestion: { enabled: config.production },
+      }),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => db.ping(),
+      }),
+      useRequireViewer(),
+      useOperationLog(),
+    ],
+  });
+
+  const httpServer: HttpServer = createHttpServer(yoga);
+  const ws = attachWebSocket(httpServer, yoga, deps, log);
+
+  return {
+    yoga,
+    db,
+    verifier,
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => resolve());
+      });
+      const { port } = httpServer.address() as AddressInfo;
+
+      return `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
+    },
+    async stop() {
+      await ws.close();
+      if (httpServer.listening) {
+        httpServer.closeAllConnections();
+        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      }
+      await db.close();
+    },
+  };
+}
