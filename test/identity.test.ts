@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import { graphql } from './generated';
 
 import {
   ADMIN_EMAIL,
@@ -88,15 +89,28 @@ describe.each(DATABASE_KINDS)('identity and createUser (%s)', (kind) => {
   });
 
   describe('createUser', () => {
-    const CREATE_USER = `
-      mutation ($input: CreateUserInput!) {
+    const CREATE_USER = graphql(`
+      mutation CreateUser($input: CreateUserInput!) {
         createUser(input: $input) {
           __typename
-          ... on CreateUserPayload { user { id email name isAdmin } }
-          ... on Error { message code }
-          ... on InvalidInputError { field }
+          ... on CreateUserPayload {
+            user {
+              id
+              email
+              name
+              isAdmin
+            }
+          }
+          ... on Error {
+            message
+            code
+          }
+          ... on InvalidInputError {
+            field
+          }
         }
-      }`;
+      }
+    `);
 
     it('lets an administrator add a user', async () => {
       const admin = clientFor(server, await server.token(ADMIN_EMAIL));

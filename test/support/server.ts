@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import pg from 'pg';
 
 import { loadConfig, type Config } from '../../src/config';
@@ -140,22 +142,46 @@ export async function startTestServer(
   };
 }
 
+/** A typed document from test/generated (codegen's client preset), or plain text. */
+export type Operation<Data, Variables> = TypedDocumentNode<Data, Variables> | string;
+
+function toText(operation: Operation<unknown, unknown>): string {
+  return typeof operation === 'string' ? operation : print(operation);
+}
+
 /**
- * A client bound to one user's token: `as(admin).run(query, vars)` returns
- * `data` and fails the test on any top-level GraphQL error.
+ * A client bound to one user's token: `client.run(document, variables)`
+ * returns `data`, typed by the document, and fails the test on any
+ * top-level GraphQL error.
  */
 export function clientFor(server: TestServer, token: string | null) {
   return {
     token,
-    async run<Data = any>(query: string, variables?: Record<string, unknown>): Promise<Data> {
-      const { body } = await server.request<Data>(query, variables, { token });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- plain-text operations are untyped
+    async run<Data = any, Variables = Record<string, unknown>>(
+      operation: Operation<Data, Variables>,
+      variables?: Variables,
+    ): Promise<Data> {
+      const { body } = await server.request<Data>(
+        toText(operation as Operation<unknown, unknown>),
+        variables as Record<string, unknown>,
+        { token },
+      );
       if (body.errors?.length) {
         throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
       }
       return body.data as Data;
     },
-    raw: (query: string, variables?: Record<string, unknown>) =>
-      server.request(query, variables, { token }),
+    raw<Data = Record<string, unknown>, Variables = Record<string, unknown>>(
+      operation: Operation<Data, Variables>,
+      variables?: Variables,
+    ) {
+      return server.request<Data>(
+        toText(operation as Operation<unknown, unknown>),
+        variables as Record<string, unknown>,
+        { token },
+      );
+    },
   };
 }
 
