@@ -219,6 +219,7 @@ CREATE TABLE "notifications" (
     "recipient" TEXT NOT NULL,
     "subject" TEXT NOT NULL,
     "body" TEXT NOT NULL,
+    "html_body" TEXT,
     "request_id" UUID,
     "status" "NotificationStatus" NOT NULL DEFAULT 'PENDING',
     "attempts" INTEGER NOT NULL DEFAULT 0,
