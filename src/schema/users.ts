@@ -2,20 +2,17 @@ import { builder } from './builder';
 
 /*
  * People and groups. Everyone signed in may see who a user or group is (an
- * approver's name on a request, say); e-mail addresses, memberships and
- * admin rights of other people are for administrators and the person.
+ * approver's name and address on a request, say); group memberships are for
+ * administrators and the person.
  */
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
   authScopes: { authenticated: true },
   fields: (t) => ({
-    email: t.expose('email', {
-      type: 'EmailAddress',
-      authScopes: (user, _args, context) =>
-        context.viewer?.id === user.id ? true : { admin: true },
-      unauthorizedResolver: () => '',
-    }),
+    // Work e-mail addresses are directory information inside an org: a
+    // requester sees who approves, an approver sees who asks.
+    email: t.expose('email', { type: 'EmailAddress' }),
     name: t.exposeString('name', { nullable: true }),
     isAdmin: t.boolean({
       resolve: (user, _args, context) => user.isAdmin || context.config.adminEmails.has(user.email),

@@ -23,12 +23,18 @@ export async function resolveViewer(
   let user = await prisma.user.findUnique({ where: { email: identity.email } });
 
   if (!user) {
-    // Two first requests of one new user may race; upsert settles it.
-    user = await prisma.user.upsert({
-      where: { email: identity.email },
-      create: { email: identity.email, name: identity.name ?? null },
-      update: {},
-    });
+    // The first requests of a new user may race to create them; the unique
+    // e-mail lets one win, and the others read what it wrote.
+    try {
+      user = await prisma.user.create({
+        data: { email: identity.email, name: identity.name ?? null },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        throw error;
+      }
+      user = await prisma.user.findUniqueOrThrow({ where: { email: identity.email } });
+    }
   } else if (identity.name && identity.name !== user.name) {
     user = await prisma.user.update({ where: { id: user.id }, data: { name: identity.name } });
   }
@@ -62,9 +68,14 @@ export async function createUser(prisma: PrismaClient, input: CreateUserInput): 
   }
 }
 
-/** Prisma's code for a unique-constraint failure. */
+/**
+ * A unique-constraint failure: Prisma's P2002, or PostgreSQL's 23505 as the
+ * PGlite driver adapter reports it (it does not map the code to P2002).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 'P2002';
+  const failure = error as { code?: unknown; cause?: { code?: unknown } } | null;
+
+  return failure?.code === 'P2002' || failure?.cause?.code === '23505';
 }
 
 export function assertNotSelf(viewer: Viewer, userId: string, field: string): void {
