@@ -14,6 +14,8 @@ export interface Context {
   requestId: string;
   log: Logger;
   loaders: Loaders;
+  /** Announces committed request events (see RequestDeps.announce). */
+  announce(eventIds: bigint[]): void;
 }
 
 /** The context once the `authenticated` scope has passed. */

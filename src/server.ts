@@ -10,6 +10,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/tokens';
 import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
+import { createLocalEventBus, type EventBus } from './events/bus';
 import { createContext, type ContextDeps } from './http/context';
 import { createErrorMasker } from './http/mask-error';
 import { useOperationLog } from './http/use-operation-log';
@@ -18,6 +19,8 @@ import { attachWebSocket } from './http/websocket';
 import type { Logger } from './logger';
 import { schema } from './schema';
 import { seedDemoData } from './seed/demo';
+import type { RequestDeps } from './services/requests/deps';
+import { startWorkers, type Workers } from './workers';
 
 export interface ServerOptions {
   config: Config;
@@ -31,6 +34,8 @@ export interface SelfServiceServer {
   yoga: YogaServerInstance<{}, Context>;
   db: Database;
   verifier: TokenVerifier;
+  bus: EventBus;
+  requestDeps: RequestDeps;
   /** Listens on config.host and config.port (0 picks a free port); returns the GraphQL URL. */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -54,7 +59,17 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
     await seedDemoData(db.prisma, log);
   }
 
-  const deps: ContextDeps = { config, db, log, verifier };
+  const bus = createLocalEventBus();
+  let workers: Workers | undefined;
+  const announce = (eventIds: bigint[]): void => {
+    if (eventIds.length === 0) {
+      return;
+    }
+    bus.publish(eventIds.reduce((max, id) => (id > max ? id : max)));
+    workers?.wakeDelivery();
+  };
+  const requestDeps: RequestDeps = { prisma: db.prisma, config, log, announce };
+  const deps: ContextDeps = { config, db, log, verifier, announce };
 
   const yoga = createYoga<{}, Context>({
     schema,
@@ -105,7 +120,10 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
     yoga,
     db,
     verifier,
+    bus,
+    requestDeps,
     async start() {
+      workers = startWorkers({ deps: requestDeps, log, smtpUrl: config.smtpUrl });
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(config.port, config.host, () => resolve());
@@ -115,11 +133,13 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
       return `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
     },
     async stop() {
+      await workers?.stop();
       await ws.close();
       if (httpServer.listening) {
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       }
+      await bus.close();
       await db.close();
     },
   };

@@ -15,6 +15,7 @@ export interface ContextDeps {
   db: Database;
   log: Logger;
   verifier: TokenVerifier;
+  announce(eventIds: bigint[]): void;
 }
 
 export function unauthenticated(message: string): Error {
@@ -61,5 +62,6 @@ export async function createContext(
     requestId,
     log: viewer ? log.child({ userId: viewer.id }) : log,
     loaders: createLoaders(deps.db.prisma),
+    announce: deps.announce,
   };
 }

@@ -7,6 +7,7 @@ import {
   DateTimeResolver,
   DurationResolver,
   EmailAddressResolver,
+  JSONResolver,
   URLResolver,
 } from 'graphql-scalars';
 
@@ -38,6 +39,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     Duration: { Input: string; Output: string };
     EmailAddress: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
     URL: { Input: URL; Output: URL | string };
   };
 }>({
@@ -73,6 +75,7 @@ export const builder = new SchemaBuilder<{
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('Duration', DurationResolver);
 builder.addScalarType('EmailAddress', EmailAddressResolver);
+builder.addScalarType('JSON', JSONResolver);
 builder.addScalarType('URL', URLResolver);
 
 builder.queryType({});

@@ -9,6 +9,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 export interface Loaders {
   /** The ids of the groups a user belongs to. */
   groupIdsOfUser: DataLoader<string, string[]>;
+  /** The ids of the people who decided a step of a request. */
+  decidersOfRequest: DataLoader<string, string[]>;
 }
 
 export function createLoaders(prisma: PrismaClient): Loaders {
@@ -24,6 +26,18 @@ export function createLoaders(prisma: PrismaClient): Loaders {
       }
 
       return userIds.map((id) => byUser.get(id) ?? []);
+    }),
+    decidersOfRequest: new DataLoader(async (requestIds) => {
+      const rows = await prisma.approvalDecision.findMany({
+        where: { requestId: { in: [...requestIds] }, approverId: { not: null } },
+        select: { requestId: true, approverId: true },
+      });
+      const byRequest = new Map<string, string[]>();
+      for (const row of rows) {
+        byRequest.set(row.requestId, [...(byRequest.get(row.requestId) ?? []), row.approverId!]);
+      }
+
+      return requestIds.map((id) => byRequest.get(id) ?? []);
     }),
   };
 }

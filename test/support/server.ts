@@ -66,6 +66,9 @@ export interface TestServer {
     variables?: Record<string, unknown>,
     options?: { token?: string | null; headers?: Record<string, string> },
   ): Promise<{ status: number; body: { data?: Data; errors?: GraphQLErrorBody[] } }>;
+  /** Stops the server but keeps its database (restart tests). */
+  stopServer(): Promise<void>;
+  /** Stops the server and drops its scratch database. */
   stop(): Promise<void>;
 }
 
@@ -105,6 +108,13 @@ export async function startTestServer(
   const log = createLogger(config);
   const server = await createServer({ config, log, inMemoryDatabase: kind === 'pglite' });
   const url = await server.start();
+  let stopped = false;
+  const stopServer = async () => {
+    if (!stopped) {
+      stopped = true;
+      await server.stop();
+    }
+  };
 
   return {
     kind,
@@ -135,8 +145,9 @@ export async function startTestServer(
 
       return { status: response.status, body };
     },
+    stopServer,
     async stop() {
-      await server.stop();
+      await stopServer();
       await scratch?.drop();
     },
   };

@@ -205,7 +205,7 @@ CREATE TABLE "request_events" (
     "request_id" UUID NOT NULL,
     "type" "RequestEventType" NOT NULL,
     "actor_id" UUID,
-    "audience" UUID[] DEFAULT ARRAY[]::UUID[],
+    "audience" TEXT[] DEFAULT ARRAY[]::TEXT[],
     "data" JSONB NOT NULL DEFAULT '{}',
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -344,6 +344,9 @@ ALTER TABLE "app_requests" ADD CONSTRAINT "app_requests_app_id_fkey" FOREIGN KEY
 
 -- AddForeignKey
 ALTER TABLE "app_requests" ADD CONSTRAINT "app_requests_requester_id_fkey" FOREIGN KEY ("requester_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "app_requests" ADD CONSTRAINT "app_requests_current_step_id_fkey" FOREIGN KEY ("current_step_id") REFERENCES "approval_steps"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "app_requests" ADD CONSTRAINT "app_requests_current_approver_user_id_fkey" FOREIGN KEY ("current_approver_user_id") REFERENCES "users"("id") ON DELETE SET NULL ON UPDATE CASCADE;

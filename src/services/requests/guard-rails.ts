@@ -1,16 +1,24 @@
-import type { Prisma } from '../../generated/prisma/client';
+import type { Tx } from '../../db/transaction';
+import type { RequestDeps } from './deps';
+import { EventLog } from './events';
+import { finishEnded, loadRequest, type Transition } from './workflow';
 
 /**
  * Ends every pending request for an app whose self-service settings or
  * workflow changed under it (made not requestable, approval switched off,
  * steps replaced, app deactivated), so none is left waiting on a step that
- * no longer exists. Runs inside the caller's transaction, so the change and
- * its consequences commit together. Returns the ids of the ended requests.
+ * no longer exists. Each requester is told why. Runs inside the caller's
+ * transaction, so the change and its consequences commit together; the
+ * caller announces the returned event ids after commit.
  */
 export async function endPendingRequestsForApp(
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   args: { appId: string; reason: string; actorId: string | null },
-): Promise<string[]> {
+  // Only used to find administrators named by ADMIN_EMAILS among the people
+  // a request leaves; administrators granted in the database are found
+  // without it.
+  deps: Pick<RequestDeps, 'config'> = { config: { adminEmails: new Set() } },
+): Promise<bigint[]> {
   const pending = await tx.appRequest.findMany({
     where: { appId: args.appId, status: 'PENDING' },
     select: { id: true },
@@ -19,30 +27,28 @@ export async function endPendingRequestsForApp(
     return [];
   }
 
-  const ids = pending.map((request) => request.id);
-  const now = new Date();
-  await tx.appRequest.updateMany({
-    where: { id: { in: ids }, status: 'PENDING' },
-    data: {
-      status: 'CANCELLED',
-      endReason: args.reason,
-      resolvedAt: now,
-      currentStepId: null,
-      currentPosition: null,
-      currentApproverUserId: null,
-      currentApproverGroupId: null,
-      currentApproverIsAdmins: false,
-      stepDeadline: null,
-    },
-  });
-  await tx.requestEvent.createMany({
-    data: ids.map((requestId) => ({
-      requestId,
-      type: 'CANCELLED' as const,
-      actorId: args.actorId,
-      data: { reason: args.reason },
-    })),
-  });
+  // Lock them all in one statement, in a fixed order, so this cannot
+  // deadlock with a decision that locks one of them.
+  await tx.$queryRaw`
+    SELECT id FROM app_requests
+    WHERE app_id = ${args.appId}::uuid AND status = 'PENDING'
+    ORDER BY id FOR UPDATE`;
 
-  return ids;
+  const events = new EventLog(tx);
+  const t: Transition = { tx, events, deps, actorId: args.actorId, now: new Date() };
+  for (const { id } of pending) {
+    const request = await loadRequest(tx, id);
+    if (request?.status !== 'PENDING') {
+      continue;
+    }
+    await finishEnded(t, request, {
+      status: 'CANCELLED',
+      event: 'CANCELLED',
+      notification: 'REQUEST_CANCELLED',
+      notifyAppRecipients: false,
+      reason: args.reason,
+    });
+  }
+
+  return events.ids;
 }
