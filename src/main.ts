@@ -1,6 +1,41 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { createServer } from './server';
+import { listDemoUsers } from './seed/demo';
+import { createServer, type SelfServiceServer } from './server';
+
+/** How many ready-made tokens the start banner shows at most. */
+const MAX_PRINTED_TOKENS = 10;
+
+/**
+ * With a development secret generated into DATA_DIR nobody outside this
+ * machine can sign tokens, so the entry point prints some for the demo
+ * people. They go to stdout as plain text, never into the JSON log, which
+ * may be shipped elsewhere.
+ */
+async function printDevelopmentTokens(server: SelfServiceServer): Promise<void> {
+  const { verifier } = server;
+  if (verifier.mode !== 'hs256' || !verifier.secretGenerated || !verifier.sign) {
+    return;
+  }
+
+  const users = (await listDemoUsers(server.db.prisma)).slice(0, MAX_PRINTED_TOKENS);
+  const lines = ['', 'Development tokens (valid 12 hours; secret generated in DATA_DIR):'];
+  for (const user of users) {
+    const token = await verifier.sign({ email: user.email, name: user.name ?? undefined }, '12h');
+    lines.push(`  ${user.email}${user.name ? ` (${user.name})` : ''}`);
+    lines.push(`    Authorization: Bearer ${token}`);
+  }
+  if (users.length === 0) {
+    lines.push('  (no demo users in this database)');
+  }
+
+  lines.push(
+    'In GraphiQL, paste {"Authorization": "Bearer <token>"} into the Headers tab.',
+    'A token for anyone else: npm run token -- <email> [name]',
+    '',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +66,8 @@ async function main(): Promise<void> {
 
   const url = await server.start();
   log.info({ url }, `Self Service listening; GraphiQL at ${url}`);
+
+  await printDevelopmentTokens(server);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

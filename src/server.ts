@@ -71,6 +71,7 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
   const requestDeps: RequestDeps = { prisma: db.prisma, config, log, announce };
   const deps: ContextDeps = { config, db, log, verifier, announce };
 
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Yoga's server context is empty here
   const yoga = createYoga<{}, Context>({
     schema,
     graphqlEndpoint: '/graphql',
