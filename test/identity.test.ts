@@ -80,6 +80,19 @@ describe.each(DATABASE_KINDS)('identity and createUser (%s)', (kind) => {
     expect(b.viewer.id).toBe(a.viewer.id);
   });
 
+  it('answers null for node(id:) of a user or group that does not exist', async () => {
+    const client = clientFor(server, await server.token('finder@example.com'));
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const encode = (type: string) => Buffer.from(`${type}:${missing}`).toString('base64');
+
+    const data = await client.run(
+      'query ($user: ID!, $group: ID!) { user: node(id: $user) { id } group: node(id: $group) { id } }',
+      { user: encode('User'), group: encode('Group') },
+    );
+
+    expect(data).toEqual({ user: null, group: null });
+  });
+
   it('makes ADMIN_EMAILS administrators', async () => {
     const admin = clientFor(server, await server.token(ADMIN_EMAIL));
 

@@ -33,6 +33,8 @@ export const AppSelfServiceRef = builder.objectRef<SelfServiceShape>('AppSelfSer
 
 export const AppIntegrationRef = builder.prismaNode('AppIntegration', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name', { description: 'A stable, unique key such as "salesforce".' }),

@@ -8,6 +8,8 @@ export const AppNoteKindEnum = builder.enumType(AppNoteKind, { name: 'AppNoteKin
 
 export const AppNoteRef = builder.prismaNode('AppNote', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   authScopes: { authenticated: true },
   description: "An administrator's note or comment on an app.",
   fields: (t) => ({

@@ -12,6 +12,8 @@ export const TimeoutActionEnum = builder.enumType(TimeoutAction, {
 
 export const ApprovalStepRef = builder.prismaNode('ApprovalStep', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     position: t.exposeInt('position', { description: '1-based order within the chain.' }),

@@ -16,6 +16,8 @@ export const NotificationStatusEnum = builder.enumType(NotificationStatus, {
 
 export const NotificationRef = builder.prismaNode('Notification', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   // Guarded as a type, so that `node(id:)` cannot reach a message either.
   authScopes: { admin: true },
   description: 'One message of the outbox, rendered when the change that caused it committed.',

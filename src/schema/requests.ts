@@ -25,6 +25,8 @@ export const ApprovalOutcomeEnum = builder.enumType(DecisionOutcome, {
 
 export const AppRequestRef = builder.prismaNode('AppRequest', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   // The type is guarded as a whole, so `node(id:)` and every list obey it.
   authScopes: async (request, context) => {
     if (!context.viewer) {
@@ -111,6 +113,8 @@ builder.prismaObject('RequestEvent', {
 
 export const AppSuggestionRef = builder.prismaNode('AppSuggestion', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   authScopes: (suggestion, context) =>
     context.viewer?.id === suggestion.userId ? true : { admin: true },
   fields: (t) => ({

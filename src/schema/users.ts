@@ -8,6 +8,8 @@ import { builder } from './builder';
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     // Work e-mail addresses are directory information inside an org: a
@@ -33,6 +35,8 @@ export const UserRef = builder.prismaNode('User', {
 
 export const GroupRef = builder.prismaNode('Group', {
   id: { field: 'id' },
+  // node(id:) answers null for an ID that finds nothing.
+  nullable: true,
   authScopes: { authenticated: true },
   fields: (t) => ({
     name: t.exposeString('name'),
