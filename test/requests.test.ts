@@ -1,7 +1,8 @@
 import type { PrismaClient } from '../src/generated/prisma/client';
 import { graphql } from './generated';
-import { gid, rawId, makeApp, makeGroup, makeUser } from './support/fixtures';
+import { eventually, gid, rawId, makeApp, makeGroup, makeUser } from './support/fixtures';
 import { APPROVAL_QUEUE, APPROVE, DENY, REQUEST_APP, REQUEST_DETAILS } from './support/requests';
+import { startSmtpServer, type TestSmtpServer } from './support/smtp';
 import {
   ADMIN_EMAIL,
   clientFor,
@@ -176,14 +177,33 @@ describe.each(DATABASE_KINDS)('access requests (%s)', (kind) => {
   let prisma: PrismaClient;
   let as: (email: string) => Promise<ReturnType<typeof clientFor>>;
 
+  let smtp: TestSmtpServer;
+
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    smtp = await startSmtpServer();
+    server = await startTestServer(kind, { env: { SMTP_URL: smtp.url } });
     prisma = server.server.db.prisma;
     as = async (email) => clientFor(server, await server.token(email));
     await makeUser(prisma, ADMIN_EMAIL, 'Ada Admin');
   });
   afterAll(async () => {
     await server?.stop();
+    await smtp?.close();
+  });
+
+  // Every notification a path wrote must reach the SMTP server: compare the
+  // outbox with what arrived, once delivery has caught up.
+  afterEach(async () => {
+    const outbox = await eventually(async () => {
+      const rows = await prisma.notification.findMany({
+        select: { recipient: true, subject: true, status: true },
+      });
+      return rows.every((row) => row.status === 'SENT') ? rows : null;
+    });
+    expect(outbox).not.toBeNull();
+    const sent = outbox!.map((row) => `${row.recipient}: ${row.subject}`).sort();
+    const received = smtp.messages.map((m) => `${m.to.join(',')}: ${m.subject}`).sort();
+    expect(received).toEqual(sent);
   });
 
   it('assigns an app that needs no approval at once', async () => {

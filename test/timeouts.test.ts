@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../src/generated/prisma/client';
 import { eventually, gid, makeApp, makeUser, rawId } from './support/fixtures';
 import { REQUEST_APP } from './support/requests';
+import { startSmtpServer, type TestSmtpServer } from './support/smtp';
 import { clientFor, DATABASE_KINDS, startTestServer, type TestServer } from './support/server';
 
 /*
@@ -12,12 +13,31 @@ describe.each(DATABASE_KINDS)('step timeouts (%s)', (kind) => {
   let server: TestServer;
   let prisma: PrismaClient;
 
+  let smtp: TestSmtpServer;
+
   beforeAll(async () => {
-    server = await startTestServer(kind);
+    smtp = await startSmtpServer();
+    server = await startTestServer(kind, { env: { SMTP_URL: smtp.url } });
     prisma = server.server.db.prisma;
   });
   afterAll(async () => {
     await server?.stop();
+    await smtp?.close();
+  });
+
+  // Every notification a path wrote must reach the SMTP server: compare the
+  // outbox with what arrived, once delivery has caught up.
+  afterEach(async () => {
+    const outbox = await eventually(async () => {
+      const rows = await prisma.notification.findMany({
+        select: { recipient: true, subject: true, status: true },
+      });
+      return rows.every((row) => row.status === 'SENT') ? rows : null;
+    });
+    expect(outbox).not.toBeNull();
+    const sent = outbox!.map((row) => `${row.recipient}: ${row.subject}`).sort();
+    const received = smtp.messages.map((m) => `${m.to.join(',')}: ${m.subject}`).sort();
+    expect(received).toEqual(sent);
   });
 
   async function request(requesterEmail: string, appId: string): Promise<string> {
