@@ -1,5 +1,8 @@
-import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import path from 'node:path';
+
+import { JWT_SECRET_FILE } from './auth/tokens';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './logger';
 import { listDemoUsers } from './seed/demo';
 import { createServer, type SelfServiceServer } from './server';
 
@@ -12,14 +15,19 @@ const MAX_PRINTED_TOKENS = 10;
  * people. They go to stdout as plain text, never into the JSON log, which
  * may be shipped elsewhere.
  */
-async function printDevelopmentTokens(server: SelfServiceServer): Promise<void> {
+async function printDevelopmentTokens(
+  server: SelfServiceServer,
+  config: Config,
+  log: Logger,
+): Promise<void> {
   const { verifier } = server;
   if (verifier.mode !== 'hs256' || !verifier.secretGenerated || !verifier.sign) {
     return;
   }
 
   const users = (await listDemoUsers(server.db.prisma)).slice(0, MAX_PRINTED_TOKENS);
-  const lines = ['', 'Development tokens (valid 12 hours; secret generated in DATA_DIR):'];
+  const secretFile = path.join(config.dataDir, JWT_SECRET_FILE);
+  const lines = ['', `Development tokens, valid 12 hours, signed with ${secretFile}:`];
   for (const user of users) {
     const token = await verifier.sign({ email: user.email, name: user.name ?? undefined }, '12h');
     lines.push(`  ${user.email}${user.name ? ` (${user.name})` : ''}`);
@@ -34,6 +42,11 @@ async function printDevelopmentTokens(server: SelfServiceServer): Promise<void> 
     'A token for anyone else: npm run token -- <email> [name]',
     '',
   );
+
+  // The pretty log is written by a worker thread; without the flush this
+  // block would land before the start-up lines. (JSON lines may still be
+  // in flight: pino's flush does not wait for them.)
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -67,7 +80,7 @@ async function main(): Promise<void> {
   const url = await server.start();
   log.info({ url }, `Self Service listening; GraphiQL at ${url}`);
 
-  await printDevelopmentTokens(server);
+  await printDevelopmentTokens(server, config, log);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
