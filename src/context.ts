@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { Database, PrismaClient } from './db/database';
+import type { LogTailer } from './events/log-tailer';
 import type { Logger } from './logger';
 import type { Viewer } from './services/users';
 import type { Loaders } from './schema/loaders';
@@ -14,6 +15,8 @@ export interface Context {
   requestId: string;
   log: Logger;
   loaders: Loaders;
+  /** Follows the request event log for subscriptions. */
+  tailer: LogTailer;
   /** Announces committed request events (see RequestDeps.announce). */
   announce(eventIds: bigint[]): void;
 }

@@ -11,6 +11,8 @@ import type { Config } from './config';
 import type { Context } from './context';
 import { openDatabase, type Database } from './db/database';
 import { createLocalEventBus, type EventBus } from './events/bus';
+import { LogTailer } from './events/log-tailer';
+import { createRedisEventBus } from './events/redis-bus';
 import { createContext, type ContextDeps } from './http/context';
 import { createErrorMasker } from './http/mask-error';
 import { useOperationLog } from './http/use-operation-log';
@@ -38,7 +40,8 @@ export interface SelfServiceServer {
   requestDeps: RequestDeps;
   /** Listens on config.host and config.port (0 picks a free port); returns the GraphQL URL. */
   start(): Promise<string>;
-  stop(): Promise<void>;
+  /** Stops accepting, drains for up to `drainMs`, closes sockets (1001) and the database. */
+  stop(drainMs?: number): Promise<void>;
 }
 
 /**
@@ -59,7 +62,9 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
     await seedDemoData(db.prisma, log);
   }
 
-  const bus = createLocalEventBus();
+  const bus = config.redisUrl ? createRedisEventBus(config.redisUrl, log) : createLocalEventBus();
+  const tailer = new LogTailer(db.prisma, bus, log);
+  await tailer.start();
   let workers: Workers | undefined;
   const announce = (eventIds: bigint[]): void => {
     if (eventIds.length === 0) {
@@ -69,7 +74,7 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
     workers?.wakeDelivery();
   };
   const requestDeps: RequestDeps = { prisma: db.prisma, config, log, announce };
-  const deps: ContextDeps = { config, db, log, verifier, announce };
+  const deps: ContextDeps = { config, db, log, verifier, announce, tailer };
 
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- Yoga's server context is empty here
   const yoga = createYoga<{}, Context>({
@@ -88,12 +93,16 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
       error: (...args) => log.debug(args.map(String).join(' ')),
     },
     maskedErrors: { maskError: createErrorMasker(log, config.production) },
+    // WebSocket operations have no HTTP request here: their context was
+    // built at connection_init (src/http/websocket.ts) and is merged in there.
     context: ({ request }) =>
-      createContext(
-        deps,
-        request.headers.get('authorization'),
-        request.headers.get('x-request-id') ?? undefined,
-      ),
+      request
+        ? createContext(
+            deps,
+            request.headers.get('authorization'),
+            request.headers.get('x-request-id') ?? undefined,
+          )
+        : ({} as Context),
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -133,13 +142,25 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
 
       return `http://${config.host}:${port}${yoga.graphqlEndpoint}`;
     },
-    async stop() {
+    async stop(drainMs = 1_000) {
+      // Stop accepting, let requests in flight finish for a moment, and tell
+      // every WebSocket client to go away (1001) so it resumes elsewhere with
+      // its last cursor. Long-lived SSE streams are cut after the drain.
+      const closed = httpServer.listening
+        ? new Promise<void>((resolve) => httpServer.close(() => resolve()))
+        : Promise.resolve();
+      httpServer.closeIdleConnections();
       await workers?.stop();
       await ws.close();
-      if (httpServer.listening) {
-        httpServer.closeAllConnections();
-        await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closed,
+        new Promise((resolve) => (timer = setTimeout(resolve, drainMs))),
+      ]);
+      clearTimeout(timer);
+      httpServer.closeAllConnections();
+      await closed;
+      await tailer.stop();
       await bus.close();
       await db.close();
     },

@@ -5,6 +5,7 @@ import { createGraphQLError } from 'graphql-yoga';
 import type { Config } from '../config';
 import type { Context } from '../context';
 import type { Database } from '../db/database';
+import type { LogTailer } from '../events/log-tailer';
 import type { Logger } from '../logger';
 import { InvalidTokenError, parseBearer, type TokenVerifier } from '../auth/tokens';
 import { createLoaders } from '../schema/loaders';
@@ -16,6 +17,7 @@ export interface ContextDeps {
   log: Logger;
   verifier: TokenVerifier;
   announce(eventIds: bigint[]): void;
+  tailer: LogTailer;
 }
 
 export function unauthenticated(message: string): Error {
@@ -63,5 +65,6 @@ export async function createContext(
     log: viewer ? log.child({ userId: viewer.id }) : log,
     loaders: createLoaders(deps.db.prisma),
     announce: deps.announce,
+    tailer: deps.tailer,
   };
 }

@@ -17,6 +17,7 @@ import './assignments';
 import './requests';
 import './request-queries';
 import './request-mutations';
+import './subscriptions';
 import './notifications';
 import './usage';
 

@@ -32,12 +32,12 @@ export const AppRequestRef = builder.prismaNode('AppRequest', {
     if (!context.viewer) {
       return false;
     }
-    const [groupIds, deciders] = await Promise.all([
+    const [groupIds, participants] = await Promise.all([
       context.loaders.groupIdsOfUser.load(context.viewer.id),
-      context.loaders.decidersOfRequest.load(request.id),
+      context.loaders.participantsOfRequest.load(request.id),
     ]);
 
-    return canSeeRequest(context.viewer, request, groupIds, deciders);
+    return canSeeRequest(context.viewer, request, groupIds, participants);
   },
   fields: (t) => ({
     app: t.relation('app'),

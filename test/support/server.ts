@@ -112,7 +112,7 @@ export async function startTestServer(
   const stopServer = async () => {
     if (!stopped) {
       stopped = true;
-      await server.stop();
+      await server.stop(100);
     }
   };
 

@@ -91,7 +91,7 @@ export function overrideRequest(
       requestId: request.id,
       type: 'OVERRIDDEN',
       actorId: viewer.id,
-      audience: [request.requesterId],
+      requesterId: request.requesterId,
       data: {
         skippedPositions: skipped.map((step) => step.position).join(','),
         ...(comment ? { comment } : {}),
@@ -140,7 +140,7 @@ export function resendNotification(
       requestId: request.id,
       type: 'NOTIFICATION_RESENT',
       actorId: viewer.id,
-      audience: [request.requesterId],
+      requesterId: request.requesterId,
       data: { position: request.currentPosition!, recipients: approvers.length },
     });
     await notifyApprovers(t, request, approvers, {

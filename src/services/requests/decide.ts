@@ -6,7 +6,7 @@ import { assertText } from '../validate';
 import { currentApprovers, mayDecide } from './approvers';
 import type { RequestDeps } from './deps';
 import { EventLog } from './events';
-import { beginStep, finishEnded, loadRequest, type Transition } from './workflow';
+import { beginStep, finishEnded, loadRequest, withStepDone, type Transition } from './workflow';
 
 export interface DecisionInput {
   requestId: string;
@@ -80,10 +80,11 @@ export async function decideRequest(
       requestId: request.id,
       type: 'STEP_APPROVED',
       actorId: viewer.id,
-      audience: [request.requesterId, ...leaving.map((person) => person.id)],
+      requesterId: request.requesterId,
+      left: leaving.map((person) => person.id),
       data: { position: request.currentPosition, ...(comment ? { comment } : {}) },
     });
-    await beginStep(t, request, request.currentPosition + 1, comment);
+    await beginStep(t, withStepDone(request), request.currentPosition + 1, comment);
 
     return t.events;
   }).catch((error: unknown) => {

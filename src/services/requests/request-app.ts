@@ -98,7 +98,7 @@ export async function requestApp(
         requestId: request.id,
         type: 'CREATED',
         actorId: viewer.id,
-        audience: [viewer.id],
+        requesterId: viewer.id,
         data: { approvalRequired: app.approvalRequired },
       });
       if (!app.approvalRequired) {

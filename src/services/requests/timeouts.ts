@@ -4,7 +4,14 @@ import { durationToMs } from '../validate';
 import { currentApprovers, resolveStepApprover } from './approvers';
 import type { RequestDeps } from './deps';
 import { EventLog } from './events';
-import { beginStep, finishEnded, loadRequest, notifyApprovers, type Transition } from './workflow';
+import {
+  beginStep,
+  finishEnded,
+  loadRequest,
+  notifyApprovers,
+  withStepDone,
+  type Transition,
+} from './workflow';
 
 /*
  * Step timeouts. Every server instance sweeps for steps whose window has
@@ -61,7 +68,9 @@ async function expireOne(deps: RequestDeps, requestId: string, now: Date): Promi
         requestId: request.id,
         type: 'ESCALATED',
         actorId: null,
-        audience: [request.requesterId, ...[...leaving, ...approvers].map((person) => person.id)],
+        requesterId: request.requesterId,
+        left: leaving.map((person) => person.id),
+        entered: approvers.map((person) => person.id),
         data: { position, approverUserIds: approvers.map((person) => person.id) },
       });
       await notifyApprovers(t, request, approvers, {
@@ -93,10 +102,11 @@ async function expireOne(deps: RequestDeps, requestId: string, now: Date): Promi
         requestId: request.id,
         type: 'STEP_APPROVED',
         actorId: null,
-        audience: [request.requesterId, ...leaving.map((person) => person.id)],
+        requesterId: request.requesterId,
+        left: leaving.map((person) => person.id),
         data: { position, timedOut: true },
       });
-      await beginStep(t, request, position + 1);
+      await beginStep(t, withStepDone(request), position + 1);
     } else if (action === 'DENY') {
       await finishEnded(t, request, {
         status: 'DENIED',

@@ -23,7 +23,8 @@ export function approvalQueueWhere(
 
 /**
  * Who may read a request: its requester, administrators, whoever may decide
- * it now, and whoever decided one of its steps.
+ * it now, and whoever took part in it before (it was in their queue, or they
+ * decided a step), so an approver can still open what left their queue.
  */
 export function canSeeRequest(
   viewer: Viewer,
@@ -32,7 +33,7 @@ export function canSeeRequest(
     'requesterId' | 'currentApproverUserId' | 'currentApproverGroupId' | 'currentApproverIsAdmins'
   >,
   groupIds: string[],
-  decidedBy: string[],
+  participants: string[],
 ): boolean {
   return (
     viewer.isAdmin ||
@@ -40,6 +41,6 @@ export function canSeeRequest(
     request.currentApproverUserId === viewer.id ||
     (request.currentApproverGroupId !== null &&
       groupIds.includes(request.currentApproverGroupId)) ||
-    decidedBy.includes(viewer.id)
+    participants.includes(viewer.id)
   );
 }

@@ -113,7 +113,8 @@ export async function beginStep(
     requestId: request.id,
     type: 'STEP_STARTED',
     actorId: t.actorId,
-    audience: [request.requesterId, ...approvers.map((person) => person.id)],
+    requesterId: request.requesterId,
+    entered: approvers.map((person) => person.id),
     data: {
       position,
       approverUserIds: approvers.map((person) => person.id),
@@ -129,6 +130,20 @@ export async function beginStep(
 }
 
 /** One approval-required message per approver, each greeting its reader. */
+/**
+ * The request as the next transition should see it once its current step is
+ * done: nobody is deciding it any more, so a later "approved" event does not
+ * report the same people leaving the queue a second time.
+ */
+export function withStepDone(request: LoadedRequest): LoadedRequest {
+  return {
+    ...request,
+    currentApproverUserId: null,
+    currentApproverGroupId: null,
+    currentApproverIsAdmins: false,
+  };
+}
+
 export async function notifyApprovers(
   t: Transition,
   request: LoadedRequest,
@@ -177,19 +192,19 @@ export async function finishApproved(
     });
   }
 
-  const audience = [request.requesterId, ...leaving.map((person) => person.id)];
   await t.events.append({
     requestId: request.id,
     type: 'APPROVED',
     actorId: t.actorId,
-    audience,
+    requesterId: request.requesterId,
+    left: leaving.map((person) => person.id),
     data,
   });
   await t.events.append({
     requestId: request.id,
     type: 'ASSIGNED',
     actorId: t.actorId,
-    audience: [request.requesterId],
+    requesterId: request.requesterId,
     data: { alreadyAssigned: existing !== null },
   });
   await enqueueNotification(t.tx, {
@@ -234,7 +249,8 @@ export async function finishEnded(
     requestId: request.id,
     type: ending.event,
     actorId: t.actorId,
-    audience: [request.requesterId, ...leaving.map((person) => person.id)],
+    requesterId: request.requesterId,
+    left: leaving.map((person) => person.id),
     data: {
       ...ending.data,
       ...(ending.reason ? { reason: ending.reason } : {}),
