@@ -83,7 +83,20 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
     landingPage: false,
     graphiql: config.production
       ? false
-      : { title: 'Self Service', headers: JSON.stringify({ Authorization: 'Bearer <token>' }) },
+      : {
+          title: 'Self Service',
+          // No placeholder Authorization header: a fake token would make the
+          // schema fetch fail with 401, while introspection alone needs none.
+          // GraphiQL opens subscriptions as SSE over GET, which the CSRF
+          // plugin below refuses (403) unless this header is present.
+          additionalHeaders: { 'x-graphql-yoga-csrf': 'graphiql' },
+        },
+    // Yoga's default GraphiQL page loads its script and styles from unpkg.com;
+    // this one inlines them, so GraphiQL also works where only the npm
+    // registry is reachable (CI, locked-down networks). It is 9 MB of
+    // JavaScript, so it is loaded on the first page view, not at start.
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     // Yoga reports every error it handles; the error masker already logs
     // the unexpected ones once, with the request id, so Yoga's go to debug.
     logging: {

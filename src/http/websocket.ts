@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 
+import { GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -76,11 +77,12 @@ export function attachWebSocket(
       async onSubscribe(ctx, id, payload) {
         const operations = (ctx.extra.operations ??= new Set());
         if (!operations.has(id) && operations.size >= WEBSOCKET_LIMITS.maxOperations) {
-          ctx.extra.socket.close(
-            CLOSE_TOO_MANY_OPERATIONS,
-            `Too many operations on one connection (limit ${WEBSOCKET_LIMITS.maxOperations})`,
-          );
-          return [];
+          const reason = `Too many operations on one connection (limit ${WEBSOCKET_LIMITS.maxOperations})`;
+          ctx.extra.socket.close(CLOSE_TOO_MANY_OPERATIONS, reason);
+          // graphql-ws accepts only a non-empty array of errors here; an
+          // empty one makes it log an "internal error" and try to close the
+          // socket a second time, with 4500.
+          return [new GraphQLError(reason)];
         }
         operations.add(id);
 
