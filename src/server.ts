@@ -129,7 +129,8 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
       }),
       useReadinessCheck({
         endpoint: '/ready',
-        check: async () => db.ping(),
+        // Ready only while the database and the event bus (Redis) answer.
+        check: async () => (await db.ping()) && (await bus.ping()),
       }),
       useRequireViewer(),
       useOperationLog(),

@@ -10,6 +10,8 @@ export type EventListener = (latestEventId: bigint) => void;
 export interface EventBus {
   publish(latestEventId: bigint): void;
   subscribe(listener: EventListener): () => void;
+  /** Whether the bus can carry messages now; GET /ready reports it. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,9 @@ export function createLocalEventBus(): EventBus {
     subscribe(listener) {
       emitter.on('event', listener);
       return () => emitter.off('event', listener);
+    },
+    async ping() {
+      return true;
     },
     async close() {
       emitter.removeAllListeners();

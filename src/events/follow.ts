@@ -1,4 +1,4 @@
-import { Repeater } from 'graphql-yoga';
+import { createGraphQLError, Repeater } from 'graphql-yoga';
 
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { readEvents, type LogEvent } from './log-events';
@@ -19,6 +19,9 @@ export interface FollowOptions<T> {
 
 const REPLAY_BATCH = 500;
 
+/** Live events that may wait for a slow client before it is ended. */
+const MAX_WAITING = 500;
+
 /**
  * A subscription's stream: first every matching event after the cursor from
  * the durable log, then live events from the tailer, with no gap and no
@@ -32,14 +35,37 @@ export function followEvents<T>(options: FollowOptions<T>): AsyncIterable<T> {
     let replaying = true;
     const held: LogEvent[] = [];
 
-    const deliver = (event: LogEvent): void => {
+    /** Pushes the event unless it was delivered already; resolves once it is taken. */
+    const deliver = (event: LogEvent): Promise<unknown> | undefined => {
       if (lastId !== undefined && event.id <= lastId) {
-        return;
+        return undefined;
       }
       lastId = event.id;
       const value = options.select(event);
-      if (value !== null) {
-        void push(value);
+
+      return value === null ? undefined : push(value);
+    };
+
+    // Live events the client has not taken yet. A client that stops reading
+    // (a stalled SSE stream, say) is ended once too many wait, instead of
+    // holding them in memory without bound; it resumes with its cursor.
+    let waiting = 0;
+    const offer = (event: LogEvent): void => {
+      const taken = deliver(event);
+      if (!taken) {
+        return;
+      }
+      waiting += 1;
+      void taken.finally(() => (waiting -= 1));
+      if (waiting > MAX_WAITING) {
+        unlisten();
+        void stop(
+          createGraphQLError(
+            `this subscription fell more than ${MAX_WAITING} events behind; ` +
+              'subscribe again with the last cursor you received',
+            { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } },
+          ),
+        );
       }
     };
 
@@ -47,7 +73,7 @@ export function followEvents<T>(options: FollowOptions<T>): AsyncIterable<T> {
       if (replaying) {
         held.push(event);
       } else {
-        deliver(event);
+        offer(event);
       }
     });
 
@@ -59,15 +85,19 @@ export function followEvents<T>(options: FollowOptions<T>): AsyncIterable<T> {
             where: options.where,
             limit: REPLAY_BATCH,
           });
-          events.forEach(deliver);
+          const taken = Promise.all(events.map(deliver));
           if (events.length < REPLAY_BATCH) {
             break;
           }
+          // A repeater throws once 1,024 pushed values wait to be taken, so
+          // a client far behind gets the next batch only when it has taken
+          // this one (or gone: stopping resolves every pending push).
+          await taken;
         }
       }
 
       replaying = false;
-      held.splice(0).forEach(deliver);
+      held.splice(0).forEach(offer);
       await stop;
     } finally {
       unlisten();
@@ -75,12 +105,15 @@ export function followEvents<T>(options: FollowOptions<T>): AsyncIterable<T> {
   });
 }
 
-/** Parses a subscription cursor; throws on anything but a non-negative integer. */
+/** The largest event id: the log's ids are PostgreSQL bigints. */
+const MAX_CURSOR = 9_223_372_036_854_775_807n;
+
+/** Parses a subscription cursor; throws on anything but a non-negative 64-bit integer. */
 export function parseCursor(value: string | null | undefined): bigint | undefined {
   if (value === null || value === undefined || value === '') {
     return undefined;
   }
-  if (!/^\d{1,19}$/.test(value)) {
+  if (!/^\d{1,19}$/.test(value) || BigInt(value) > MAX_CURSOR) {
     throw new RangeError(`"${value}" is not an event cursor`);
   }
 

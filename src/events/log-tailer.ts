@@ -126,7 +126,16 @@ export class LogTailer {
       for (const listener of this.listeners.get(key) ?? []) {
         if (!delivered.has(listener)) {
           delivered.add(listener);
-          listener(event);
+          try {
+            listener(event);
+          } catch (error) {
+            // One subscriber's failure must not stall the others: the
+            // tailer's position moves on either way.
+            this.log.warn(
+              { err: error, eventId: String(event.id) },
+              'a subscriber failed to take an event',
+            );
+          }
         }
       }
     }

@@ -5,6 +5,9 @@ import type { EventBus, EventListener } from './bus';
 
 const CHANNEL = 'self-service:request-events';
 
+/** How long the readiness check waits for Redis to answer PING. */
+const PING_TIMEOUT_MS = 1_000;
+
 /**
  * The bus shared by every instance through Redis pub/sub. It carries only the
  * latest committed event id; each instance then reads the events from the
@@ -65,6 +68,23 @@ export function createRedisEventBus(url: string, log: Logger): EventBus {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    async ping() {
+      if (publisher.status !== 'ready' || subscriber.status !== 'ready') {
+        return false;
+      }
+      // Connected is not enough: a server that stopped answering fails too.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('Redis PING timed out')), PING_TIMEOUT_MS);
+      });
+      try {
+        return (await Promise.race([publisher.ping(), timeout])) === 'PONG';
+      } catch {
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
       listeners.clear();
