@@ -7,7 +7,7 @@ import type {
   RequestEventType,
 } from '../../generated/prisma/client';
 import type { Tx } from '../../db/transaction';
-import { enqueueNotification } from '../notifications/outbox';
+import { enqueueNotification, enqueuePersonalNotifications } from '../notifications/outbox';
 import { getOrgSettings } from '../settings';
 import type { TemplateValues } from '../templates';
 import { durationToMs } from '../validate';
@@ -150,14 +150,14 @@ export async function notifyApprovers(
   approvers: Person[],
   values: TemplateValues,
 ): Promise<void> {
-  for (const approver of approvers) {
-    await enqueueNotification(t.tx, {
-      event: 'APPROVAL_REQUIRED',
-      recipients: [approver.email],
+  await enqueuePersonalNotifications(t.tx, {
+    event: 'APPROVAL_REQUIRED',
+    messages: approvers.map((approver) => ({
+      recipient: approver.email,
       values: requestValues(request, { ...values, approverName: approver.name ?? approver.email }),
-      requestId: request.id,
-    });
-  }
+    })),
+    requestId: request.id,
+  });
 }
 
 /**
