@@ -63,7 +63,7 @@ export async function createServer(options: ServerOptions): Promise<SelfServiceS
   }
 
   const bus = config.redisUrl ? createRedisEventBus(config.redisUrl, log) : createLocalEventBus();
-  const tailer = new LogTailer(db.prisma, bus, log);
+  const tailer = new LogTailer(db.logReader, bus, log);
   await tailer.start();
   let workers: Workers | undefined;
   const announce = (eventIds: bigint[]): void => {

@@ -24,6 +24,13 @@ export interface Database {
   location: string;
   migrationsApplied: string[];
   queries: QueryCounter;
+  /**
+   * A client for the request event log's reader, on a connection of its own
+   * where there are several (PostgreSQL): subscribers keep getting events
+   * while writers hold every connection of the main pool. On PGlite, the
+   * main client.
+   */
+  logReader: PrismaClient;
   /** A plain-SQL session for work Prisma cannot express (row locks, LISTEN). */
   session: SqlSession;
   ping(): Promise<boolean>;
@@ -93,8 +100,15 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   withQueryCounter(prisma, queries);
 
+  const readerPool = new pg.Pool({ connectionString: url, max: 1 });
+  readerPool.on('error', (error) => {
+    options.log.warn({ err: error }, 'the event log reader lost its PostgreSQL connection');
+  });
+  const logReader = new PrismaClient({ adapter: new PrismaPg(readerPool) });
+
   return {
     prisma,
+    logReader,
     kind: 'postgres',
     location: redactUrl(url),
     migrationsApplied,
@@ -109,6 +123,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       }
     },
     async close() {
+      await logReader.$disconnect();
+      await readerPool.end();
       await prisma.$disconnect();
       await pool.end();
     },
@@ -154,6 +170,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
 
   return {
     prisma,
+    logReader: prisma,
     kind: 'pglite',
     location,
     migrationsApplied,
