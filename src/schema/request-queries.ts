@@ -1,9 +1,23 @@
-import { parseOptionalGlobalId } from './global-id';
-import { builder } from './builder';
-import { AppRequestStatusEnum } from './requests';
+import type { AppRequestStatus, Prisma } from '../generated/prisma/client';
 import { approvalQueueWhere } from '../services/requests/visibility';
+import { builder } from './builder';
+import { parseOptionalGlobalId } from './global-id';
+import { AppRequestStatusEnum } from './requests';
 
 const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
+/** The administrators' filters of appRequests; a bad appId is INVALID_INPUT. */
+function adminFilter(args: {
+  status?: AppRequestStatus | null;
+  appId?: string | number | null;
+}): Prisma.AppRequestWhereInput {
+  return {
+    ...(args.status && { status: args.status }),
+    ...(args.appId && {
+      appId: parseOptionalGlobalId(String(args.appId), 'AppIntegration', 'appId')!,
+    }),
+  };
+}
 
 builder.queryFields((t) => ({
   myRequests: t.prismaConnection({
@@ -55,23 +69,11 @@ builder.queryFields((t) => ({
       appId: t.arg.id(),
     },
     totalCount: (_parent, args, context) =>
-      context.prisma.appRequest.count({
-        where: {
-          ...(args.status && { status: args.status }),
-          ...(args.appId && {
-            appId: parseOptionalGlobalId(String(args.appId), 'AppIntegration', 'appId')!,
-          }),
-        },
-      }),
+      context.prisma.appRequest.count({ where: adminFilter(args) }),
     resolve: (query, _root, args, context) =>
       context.prisma.appRequest.findMany({
         ...query,
-        where: {
-          ...(args.status && { status: args.status }),
-          ...(args.appId && {
-            appId: parseOptionalGlobalId(String(args.appId), 'AppIntegration', 'appId')!,
-          }),
-        },
+        where: adminFilter(args),
         orderBy: newestFirst,
       }),
   }),
