@@ -5,11 +5,11 @@ import type { Viewer } from '../users';
 import { assertText } from '../validate';
 import { currentApprovers } from './approvers';
 import type { RequestDeps } from './deps';
-import { EventLog } from './events';
 import {
   finishApproved,
   finishEnded,
   loadRequest,
+  newTransition,
   notifyApprovers,
   type LoadedRequest,
   type Transition,
@@ -40,13 +40,7 @@ async function run(
 ): Promise<AppRequest> {
   const events = await inTransaction(deps.prisma, async (tx) => {
     const request = await lockPending(tx, requestId);
-    const t: Transition = {
-      tx,
-      events: new EventLog(tx),
-      deps,
-      actorId: viewer.id,
-      now: new Date(),
-    };
+    const t = newTransition(tx, deps, viewer.id);
     await action(t, request);
 
     return t.events;

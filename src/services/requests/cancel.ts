@@ -3,8 +3,7 @@ import { inTransaction, lockRequestRow } from '../../db/transaction';
 import { ConflictError, NotFoundError } from '../errors';
 import type { Viewer } from '../users';
 import type { RequestDeps } from './deps';
-import { EventLog } from './events';
-import { finishEnded, loadRequest, type Transition } from './workflow';
+import { finishEnded, loadRequest, newTransition } from './workflow';
 
 /** The requester withdraws a pending request. */
 export async function cancelRequest(
@@ -24,13 +23,7 @@ export async function cancelRequest(
       throw new ConflictError(`this request is already ${request.status.toLowerCase()}`);
     }
 
-    const t: Transition = {
-      tx,
-      events: new EventLog(tx),
-      deps,
-      actorId: viewer.id,
-      now: new Date(),
-    };
+    const t = newTransition(tx, deps, viewer.id);
     await finishEnded(t, request, {
       status: 'CANCELLED',
       event: 'CANCELLED',

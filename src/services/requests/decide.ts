@@ -3,10 +3,9 @@ import { inTransaction, lockRequestRow } from '../../db/transaction';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { isUniqueViolation, type Viewer } from '../users';
 import { assertText } from '../validate';
-import { currentApprovers, mayDecide } from './approvers';
+import { mayDecide } from './approvers';
 import type { RequestDeps } from './deps';
-import { EventLog } from './events';
-import { beginStep, finishEnded, loadRequest, withStepDone, type Transition } from './workflow';
+import { completeStep, finishEnded, loadRequest, newTransition } from './workflow';
 
 export interface DecisionInput {
   requestId: string;
@@ -43,13 +42,7 @@ export async function decideRequest(
       );
     }
 
-    const t: Transition = {
-      tx,
-      events: new EventLog(tx),
-      deps,
-      actorId: viewer.id,
-      now: new Date(),
-    };
+    const t = newTransition(tx, deps, viewer.id);
     await tx.approvalDecision.create({
       data: {
         requestId: request.id,
@@ -75,16 +68,7 @@ export async function decideRequest(
       return t.events;
     }
 
-    const leaving = await currentApprovers(tx, request, deps.config.adminEmails);
-    await t.events.append({
-      requestId: request.id,
-      type: 'STEP_APPROVED',
-      actorId: viewer.id,
-      requesterId: request.requesterId,
-      left: leaving.map((person) => person.id),
-      data: { position: request.currentPosition, ...(comment ? { comment } : {}) },
-    });
-    await beginStep(t, withStepDone(request), request.currentPosition + 1, comment);
+    await completeStep(t, request, {}, comment);
 
     return t.events;
   }).catch((error: unknown) => {

@@ -1,7 +1,6 @@
 import type { Tx } from '../../db/transaction';
 import type { RequestDeps } from './deps';
-import { EventLog } from './events';
-import { finishEnded, loadRequest, type Transition } from './workflow';
+import { finishEnded, loadRequest, newTransition } from './workflow';
 
 /**
  * Ends every pending request for an app whose self-service settings or
@@ -34,8 +33,7 @@ export async function endPendingRequestsForApp(
     WHERE app_id = ${args.appId}::uuid AND status = 'PENDING'
     ORDER BY id FOR UPDATE`;
 
-  const events = new EventLog(tx);
-  const t: Transition = { tx, events, deps, actorId: args.actorId, now: new Date() };
+  const t = newTransition(tx, deps, args.actorId);
   for (const { id } of pending) {
     const request = await loadRequest(tx, id);
     if (request?.status !== 'PENDING') {
@@ -50,5 +48,5 @@ export async function endPendingRequestsForApp(
     });
   }
 
-  return events.ids;
+  return t.events.ids;
 }

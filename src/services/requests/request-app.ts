@@ -6,8 +6,8 @@ import { getOrgSettings } from '../settings';
 import { isUniqueViolation, type Viewer } from '../users';
 import { assertText } from '../validate';
 import type { RequestDeps } from './deps';
-import { EventLog } from './events';
-import { beginStep, finishApproved, loadRequest, requestValues, type Transition } from './workflow';
+import type { EventLog } from './events';
+import { beginStep, finishApproved, loadRequest, newTransition, requestValues } from './workflow';
 
 export interface RequestAppInput {
   appId: string;
@@ -85,13 +85,7 @@ export async function requestApp(
         },
       });
       const request = (await loadRequest(tx, created.id))!;
-      const t: Transition = {
-        tx,
-        events: new EventLog(tx),
-        deps,
-        actorId: viewer.id,
-        now: new Date(),
-      };
+      const t = newTransition(tx, deps, viewer.id);
       events = t.events;
 
       await t.events.append({

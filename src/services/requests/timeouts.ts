@@ -3,15 +3,7 @@ import { getOrgSettings } from '../settings';
 import { durationToMs } from '../validate';
 import { currentApprovers, resolveStepApprover } from './approvers';
 import type { RequestDeps } from './deps';
-import { EventLog } from './events';
-import {
-  beginStep,
-  finishEnded,
-  loadRequest,
-  notifyApprovers,
-  withStepDone,
-  type Transition,
-} from './workflow';
+import { completeStep, finishEnded, loadRequest, newTransition, notifyApprovers } from './workflow';
 
 /*
  * Step timeouts. Every server instance sweeps for steps whose window has
@@ -42,7 +34,7 @@ async function expireOne(deps: RequestDeps, requestId: string, now: Date): Promi
       : null;
     const action = step?.timeoutAction ?? 'EXPIRE';
     const position = request.currentPosition!;
-    const t: Transition = { tx, events: new EventLog(tx), deps, actorId: null, now };
+    const t = newTransition(tx, deps, null, now);
 
     if (action === 'ESCALATE' && step?.escalateToUserId && !request.escalated) {
       const leaving = await currentApprovers(tx, request, deps.config.adminEmails);
@@ -97,16 +89,7 @@ async function expireOne(deps: RequestDeps, requestId: string, now: Date): Promi
     });
 
     if (action === 'APPROVE') {
-      const leaving = await currentApprovers(tx, request, deps.config.adminEmails);
-      await t.events.append({
-        requestId: request.id,
-        type: 'STEP_APPROVED',
-        actorId: null,
-        requesterId: request.requesterId,
-        left: leaving.map((person) => person.id),
-        data: { position, timedOut: true },
-      });
-      await beginStep(t, withStepDone(request), position + 1);
+      await completeStep(t, request, { timedOut: true });
     } else if (action === 'DENY') {
       await finishEnded(t, request, {
         status: 'DENIED',

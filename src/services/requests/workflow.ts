@@ -13,7 +13,7 @@ import type { TemplateValues } from '../templates';
 import { durationToMs } from '../validate';
 import { currentApprovers, resolveStepApprover, type Person } from './approvers';
 import type { RequestDeps } from './deps';
-import type { EventLog } from './events';
+import { EventLog } from './events';
 
 /*
  * The state machine of one access request. Every function here runs inside
@@ -34,6 +34,16 @@ export interface Transition {
   /** Null when the system acts (a timeout). */
   actorId: string | null;
   now: Date;
+}
+
+/** A transition of one transaction, with an empty event log of its own. */
+export function newTransition(
+  tx: Tx,
+  deps: Pick<RequestDeps, 'config'>,
+  actorId: string | null,
+  now = new Date(),
+): Transition {
+  return { tx, events: new EventLog(tx), deps, actorId, now };
 }
 
 const NO_CURRENT_STEP = {
@@ -142,6 +152,30 @@ export function withStepDone(request: LoadedRequest): LoadedRequest {
     currentApproverGroupId: null,
     currentApproverIsAdmins: false,
   };
+}
+
+/**
+ * The current step counts as approved (by its approver, or by its timeout
+ * action): it leaves the approvers' queues and the next step begins, or the
+ * request is approved when there is none.
+ */
+export async function completeStep(
+  t: Transition,
+  request: LoadedRequest,
+  data: Record<string, string | number | boolean> = {},
+  comment?: string | null,
+): Promise<void> {
+  const position = request.currentPosition!;
+  const leaving = await currentApprovers(t.tx, request, t.deps.config.adminEmails);
+  await t.events.append({
+    requestId: request.id,
+    type: 'STEP_APPROVED',
+    actorId: t.actorId,
+    requesterId: request.requesterId,
+    left: leaving.map((person) => person.id),
+    data: { position, ...data, ...(comment ? { comment } : {}) },
+  });
+  await beginStep(t, withStepDone(request), position + 1, comment);
 }
 
 export async function notifyApprovers(
